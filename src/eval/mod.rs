@@ -1,0 +1,3 @@
+//! Labelled data and the measures computed on it.
+
+pub mod datasets;

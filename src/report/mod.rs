@@ -1,0 +1,27 @@
+//! Outputs: the stable JSON types and the text a person reads.
+
+pub mod json;
+pub mod text;
+
+use crate::aggregate::{self, Summary};
+use crate::classifier::Prediction;
+use crate::thread::Thread;
+
+/// A thread with a prediction for every reply that has text.
+pub struct ScoredThread<'t> {
+    pub thread: &'t Thread,
+    /// Indexed like `thread.posts()`: `None` for the root and for posts without text.
+    pub predictions: Vec<Option<Prediction>>,
+    pub summary: Summary,
+}
+
+impl<'t> ScoredThread<'t> {
+    pub fn new(thread: &'t Thread, predictions: Vec<Option<Prediction>>) -> ScoredThread<'t> {
+        let summary = aggregate::summarize(predictions.iter().flatten());
+        ScoredThread {
+            thread,
+            predictions,
+            summary,
+        }
+    }
+}
