@@ -117,9 +117,7 @@ fn fetch(dir: &Path, library: &str) -> Result<(), String> {
         .ok_or("pip downloaded no wheel")?;
     // Unpack into a temporary name and rename, so an interrupted build leaves no partial file.
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let unzip = concat!(
-        "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor name in z.namelist():\n    base = name.rsplit('/', 1)[-1]\n    if name.startswith('onnxruntime/capi/') and (base == sys.argv[3] or base.startswith('libonnxruntime_providers_shared')):\n        open(sys.argv[2] + '/' + base + '.part', 'wb').write(z.read(name))\n"
-    );
+    let unzip = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor name in z.namelist():\n    base = name.rsplit('/', 1)[-1]\n    if name.startswith('onnxruntime/capi/') and (base == sys.argv[3] or base.startswith('libonnxruntime_providers_shared')):\n        open(sys.argv[2] + '/' + base + '.part', 'wb').write(z.read(name))\n";
     let status = Command::new(python)
         .args(["-c", unzip])
         .arg(&wheel)

@@ -19,6 +19,7 @@ use ort::value::Tensor;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use tokenize::PairTokenizer;
 
 /// What the model says about one reply.
@@ -58,6 +59,32 @@ pub enum ClassifyError {
     Inference(String),
     #[error("the model's output does not match its metadata: {0}")]
     Contract(String),
+}
+
+/// Where classification time goes: tokenizing (and sorting), building padded batches, the
+/// ONNX run itself, and turning logits into predictions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    pub tokenize: Duration,
+    pub prepare: Duration,
+    pub onnx: Duration,
+    pub output: Duration,
+}
+
+impl StageTimes {
+    pub fn total(&self) -> Duration {
+        self.tokenize + self.prepare + self.onnx + self.output
+    }
+
+    /// Share of the time spent outside the ONNX run.
+    pub fn outside_onnx_share(&self) -> f64 {
+        let total = self.total().as_secs_f64();
+        if total == 0.0 {
+            0.0
+        } else {
+            1.0 - self.onnx.as_secs_f64() / total
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -152,6 +179,16 @@ impl Classifier {
 
     /// Classifies every pair; the output has one prediction per pair, in input order.
     pub fn classify(&self, pairs: &[Pair<'_>]) -> Result<Vec<Prediction>, ClassifyError> {
+        self.classify_timed(pairs, &mut StageTimes::default())
+    }
+
+    /// [`Classifier::classify`], adding the time spent in each stage to `times`.
+    pub fn classify_timed(
+        &self,
+        pairs: &[Pair<'_>],
+        times: &mut StageTimes,
+    ) -> Result<Vec<Prediction>, ClassifyError> {
+        let started = Instant::now();
         let encodings = pairs
             .iter()
             .map(|pair| self.tokenizer.encode(pair.parent, pair.reply))
@@ -159,12 +196,13 @@ impl Classifier {
             .map_err(ClassifyError::Tokenize)?;
         let mut order: Vec<usize> = (0..encodings.len()).collect();
         order.sort_by_key(|&i| encodings[i].len());
+        times.tokenize += started.elapsed();
 
         let mut predictions: Vec<Option<Prediction>> = vec![None; pairs.len()];
         for batch in order.chunks(self.batch_size) {
             let batch_encodings: Vec<&tokenizers::Encoding> =
                 batch.iter().map(|&i| &encodings[i]).collect();
-            let batch_predictions = self.run_batch(&batch_encodings)?;
+            let batch_predictions = self.run_batch(&batch_encodings, times)?;
             for (&index, prediction) in batch.iter().zip(batch_predictions) {
                 predictions[index] = Some(prediction);
             }
@@ -175,7 +213,9 @@ impl Classifier {
     fn run_batch(
         &self,
         encodings: &[&tokenizers::Encoding],
+        times: &mut StageTimes,
     ) -> Result<Vec<Prediction>, ClassifyError> {
+        let started = Instant::now();
         let rows = encodings.len();
         let width = encodings.iter().map(|e| e.len()).max().unwrap_or(0).max(1);
         let mut input_ids =
@@ -209,7 +249,11 @@ impl Classifier {
             .session
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        times.prepare += started.elapsed();
+        let started = Instant::now();
         let outputs = session.run(inputs).map_err(inference)?;
+        times.onnx += started.elapsed();
+        let started = Instant::now();
         let logits = outputs[metadata.level_output.as_str()]
             .try_extract_array::<f32>()
             .map_err(inference)?;
@@ -237,7 +281,7 @@ impl Classifier {
             None => None,
         };
 
-        Ok((0..rows)
+        let predictions = (0..rows)
             .map(|row| {
                 let mut probs = [0f32; Label::COUNT];
                 let row_logits: Vec<f32> = (0..Label::COUNT).map(|c| logits[[row, c]]).collect();
@@ -249,7 +293,9 @@ impl Classifier {
                     attack: attack_logits.as_ref().map(|a| sigmoid(a[row])),
                 }
             })
-            .collect())
+            .collect();
+        times.output += started.elapsed();
+        Ok(predictions)
     }
 }
 
