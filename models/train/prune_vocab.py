@@ -253,7 +253,9 @@ def write_pruned(src, out, tj_new, old_ids):
 
     cfg = json.load(open(os.path.join(src, "config.json")))
     cfg["vocab_size"] = len(old_ids)
-    json.dump(cfg, open(os.path.join(out, "config.json"), "w"), indent=2)
+    with open(os.path.join(out, "config.json"), "w") as fh:
+        json.dump(cfg, fh, indent=2, sort_keys=True)
+        fh.write("\n")
     with open(os.path.join(out, "tokenizer.json"), "w", encoding="utf-8") as fh:
         json.dump(tj_new, fh, ensure_ascii=False)
     for name in ("tokenizer_config.json", "special_tokens_map.json"):

@@ -221,12 +221,13 @@ def write_model(f, tok_path, out):
 
     shutil.copyfile(tok_path, os.path.join(out, "tokenizer.json"))
     # Minimal tokenizer_config so AutoTokenizer.from_pretrained(out) works.
-    json.dump({
-        "tokenizer_class": "XLMRobertaTokenizer", "model_max_length": f.MAXP,
-        "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
-        "sep_token": "</s>", "cls_token": "<s>", "pad_token": "<pad>",
-        "mask_token": "<mask>", "clean_up_tokenization_spaces": False,
-    }, open(os.path.join(out, "tokenizer_config.json"), "w"), indent=2)
+    with open(os.path.join(out, "tokenizer_config.json"), "w") as fh:
+        json.dump({
+            "tokenizer_class": "XLMRobertaTokenizer", "model_max_length": f.MAXP,
+            "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
+            "sep_token": "</s>", "cls_token": "<s>", "pad_token": "<pad>",
+            "mask_token": "<mask>", "clean_up_tokenization_spaces": False,
+        }, fh, indent=2)
 
 
 # ------------------------------------------------------------ verification

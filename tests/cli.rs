@@ -1,0 +1,275 @@
+//! The `graham` binary end to end, on real inference with the shipped model.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const LABELS: [&str; 8] = ["DH0", "DH1", "DH2", "DH3", "DH4", "DH5", "DH6", "ND"];
+
+fn graham(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_graham"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("graham runs");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(bytes) = stdin {
+        input.write_all(bytes).expect("write stdin");
+    }
+    drop(input);
+    child.wait_with_output().expect("graham finishes")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("graham-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn assert_distribution(probs: &Value) {
+    let object = probs.as_object().expect("probs is an object");
+    let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    assert_eq!(keys, LABELS, "probs lists every label in order");
+    let sum: f64 = object.values().map(|p| p.as_f64().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-3, "probabilities sum to {sum}");
+}
+
+#[test]
+fn score_json_has_the_documented_shape() {
+    let output = graham(
+        &["score", "--json", "datasets/examples/city-cars.json"],
+        None,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["thread"]["id"], "city-cars");
+    let replies = report["replies"].as_array().unwrap();
+    let ids: Vec<&str> = replies.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9", "p10"],
+        "every post but the root, in input order"
+    );
+    assert_eq!(replies[0]["parent"], "p1");
+    for reply in replies {
+        assert!(LABELS.contains(&reply["label"].as_str().unwrap()));
+        assert_distribution(&reply["probs"]);
+        let attack = reply["attack"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&attack));
+    }
+}
+
+#[test]
+fn score_text_shows_the_tree_and_summary() {
+    let output = graham(&["score", "datasets/examples/zondagsopening.jsonl"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("z1 anouk [root]"), "{text}");
+    assert!(text.contains("summary: 5 replies labelled"), "{text}");
+    // z4 answers z3, so it is drawn one level deeper than z3.
+    let indent = |id: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(id))
+            .map(|l| l.len() - l.trim_start().len())
+            .unwrap()
+    };
+    assert_eq!(indent("z4"), indent("z3") + 2);
+}
+
+#[test]
+fn classify_answers_every_line_in_order() {
+    let input = br#"{"id": "a", "parent": "Cities should ban cars from the centre.", "reply": "Shut up, you smug idiot."}
+{"id": 2, "parent": null, "reply": "A root post."}
+{"id": "b", "parent": "Cities should ban cars from the centre.", "reply": "Agreed, and they should add bike parking too."}
+this is not json
+{"id": "c", "parent": "x", "reply": "   "}
+{"id": "d", "parent": "Shops open on Sunday bring 5% more sales.", "reply": "That 5% comes from the shop owners' own survey; the national statistics office found no rise in the pilot towns."}
+"#;
+    let output = graham(&["classify"], Some(input));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "bad lines make the exit code 1: {}",
+        stderr(&output)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    let ids: Vec<&Value> = lines.iter().map(|l| &l["id"]).collect();
+    assert_eq!(
+        ids,
+        [
+            &Value::from("a"),
+            &Value::from(2),
+            &Value::from("b"),
+            &Value::Null,
+            &Value::from("c"),
+            &Value::from("d")
+        ]
+    );
+    assert_distribution(&lines[0]["probs"]);
+    assert!(
+        lines[1]["label"].is_null(),
+        "a root post is not a disagreement"
+    );
+    assert!(
+        lines[3]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 4: malformed JSON")
+    );
+    assert!(lines[4]["error"].as_str().unwrap().contains("empty"));
+    assert!(lines[5]["label"].is_string());
+    assert!(stderr(&output).contains("2 input line(s)"));
+}
+
+#[test]
+fn classify_reads_a_file_and_keeps_a_huge_reply() {
+    let huge = "This is a very long reply that goes on and on. ".repeat(20_000);
+    let line =
+        serde_json::json!({"id": "huge", "parent": "Short parent.", "reply": huge}).to_string();
+    let path = temp_file("huge.jsonl", format!("{line}\n").as_bytes());
+    let output = graham(&["classify", path.to_str().unwrap()], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answer["id"], "huge");
+    assert_distribution(&answer["probs"]);
+}
+
+#[test]
+fn bad_thread_files_get_located_errors_not_panics() {
+    let cases: [(&str, &[u8], &str); 5] = [
+        ("malformed.json", b"{\"posts\": [\n {\"id\": \"a\" \"text\": \"x\"}]}", "malformed.json:2:"),
+        ("latin1.json", b"{\"posts\": [{\"id\": \"a\", \"text\": \"caf\xe9\"}]}", "invalid UTF-8"),
+        ("cycle.json", br#"{"posts": [{"id": "r", "text": "root"}, {"id": "a", "parent": "b", "text": "x"}, {"id": "b", "parent": "a", "text": "y"}]}"#, "cycle"),
+        ("dupes.json", br#"{"posts": [{"id": "r", "text": "root"}, {"id": "r", "parent": "r", "text": "x"}]}"#, "used twice"),
+        ("notes.txt", b"just some words", "cannot tell the format"),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = temp_file(name, bytes);
+        let output = graham(&["score", path.to_str().unwrap()], None);
+        assert!(!output.status.success(), "{name} must fail");
+        let message = stderr(&output);
+        assert!(message.contains(expected), "{name}: {message}");
+        assert!(!message.contains("panicked"), "{name}: {message}");
+    }
+}
+
+#[test]
+fn a_bad_thread_does_not_stop_the_others() {
+    let text = concat!(
+        r#"{"id": "good", "posts": [{"id": "1", "text": "Tea is better than coffee."}, {"id": "2", "parent": "1", "text": "No it is not."}]}"#,
+        "\n",
+        r#"{"id": "looped", "posts": [{"id": "1", "parent": "2", "text": "a"}, {"id": "2", "parent": "1", "text": "b"}]}"#,
+        "\n",
+        r#"{"id": "also-good", "posts": [{"id": "1", "text": "Tea is better."}, {"id": "2", "parent": "1", "text": "Agreed!"}]}"#,
+        "\n"
+    );
+    let path = temp_file("threads.jsonl", text.as_bytes());
+    let output = graham(&["score", "--json", path.to_str().unwrap()], None);
+    assert_eq!(output.status.code(), Some(1));
+    let ids: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["thread"]["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, ["good", "also-good"]);
+    assert!(stderr(&output).contains("'looped'"));
+}
+
+#[test]
+fn ten_thousand_levels_deep_thread_is_scored() {
+    let mut posts = vec![
+        serde_json::json!({"id": "p0", "parent": null, "text": "Tabs are better than spaces."}),
+    ];
+    for i in 1..10_000 {
+        // Only the last few replies carry text, to keep inference short; the rest are deleted.
+        let text = if i >= 9_997 {
+            Value::from("No, spaces are better.")
+        } else {
+            Value::Null
+        };
+        posts.push(serde_json::json!({"id": format!("p{i}"), "parent": format!("p{}", i - 1), "text": text}));
+    }
+    let path = temp_file(
+        "deep.json",
+        serde_json::json!({"id": "deep", "posts": posts})
+            .to_string()
+            .as_bytes(),
+    );
+    let output = graham(&["score", "--json", path.to_str().unwrap()], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let replies = report["replies"].as_array().unwrap();
+    assert_eq!(replies.len(), 9_999);
+    assert_eq!(replies[9_998]["depth"], 9_999);
+    assert!(
+        replies[0]["label"].is_null(),
+        "deleted posts are not labelled"
+    );
+    assert!(replies[9_998]["label"].is_string());
+}
+
+#[test]
+fn missing_model_and_runtime_are_explained() {
+    let output = graham(
+        &[
+            "score",
+            "--model",
+            "/nonexistent/model",
+            "datasets/examples/city-cars.json",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("has no model.onnx"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = Command::new(env!("CARGO_BIN_EXE_graham"))
+        .args(["score", "datasets/examples/city-cars.json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("ORT_DYLIB_PATH") && message.contains("pip download"),
+        "{message}"
+    );
+    assert!(!message.contains("panicked"));
+}
+
+#[test]
+fn help_teaches_the_levels_and_examples() {
+    let output = graham(&["--help"], None);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("DH6 refuting the central point") && text.contains("graham score"),
+        "{text}"
+    );
+    assert!(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/formats.md")
+            .is_file()
+    );
+}
