@@ -75,7 +75,7 @@ fn score_text_shows_the_tree_and_summary() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("z1 anouk [root]"), "{text}");
-    assert!(text.contains("summary: 5 replies labelled"), "{text}");
+    assert!(text.contains("(5 replies labelled)") && text.contains("score "), "{text}");
     // z4 answers z3, so it is drawn one level deeper than z3.
     let indent = |id: &str| {
         text.lines()

@@ -1,7 +1,7 @@
 """Assemble datasets/graham-pairs.jsonl from the written items and the independent checks.
 
 Inputs (datasets/raw/, kept out of git: the merged file keeps every id and decision):
-  writers/*.jsonl   first pass: the writer's item with its label and attack flag
+  *.jsonl           first pass: the writer's item with its label and attack flag
   second/*.jsonl    second pass, blind: {"id", "label", "attack"} by a labeller who saw only
                     docs/labels.md and the (parent, reply) pair
   settle/*.jsonl    third look at the items the two passes disagree on: {"id", "label",
@@ -40,12 +40,25 @@ def read_jsonl(paths):
     return items
 
 
+def second_pass(raw):
+    """Second-pass labels keyed by id, each kept only if the labeller saw the item's current
+    text: second/X.jsonl labels the pairs of blind/X.jsonl, redo/X.jsonl those of
+    blind/X-redo.jsonl (items revised after their blind file was made), and redo wins."""
+    labels = {}
+    for folder, suffix in (("second", ""), ("redo", "-redo")):
+        for path in sorted(raw.glob(f"{folder}/*.jsonl")):
+            seen = {i["id"]: (i["parent"], i["reply"]) for i in read_jsonl([raw / "blind" / f"{path.stem}{suffix}.jsonl"])}
+            for item in read_jsonl([path]):
+                labels[item["id"]] = dict(item, seen=seen[item["id"]])
+    return labels
+
+
 def normalise(text):
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
-def split_of(parent):
-    bucket = int(hashlib.sha256(normalise(parent).encode()).hexdigest(), 16) % 100
+def split_of(group_key):
+    bucket = int(hashlib.sha256(group_key.encode()).hexdigest(), 16) % 100
     return "train" if bucket < 70 else "val" if bucket < 80 else "test"
 
 
@@ -65,19 +78,41 @@ def agreement(first, second):
     return result
 
 
-def near_duplicates(items, threshold):
-    """Pairs of items in different splits whose (parent + reply) are near-identical
-    (cosine of character 4-gram TF-IDF vectors at or above `threshold`)."""
+def similar_pairs(items, threshold):
+    """Index pairs (i, j) whose (parent + reply) are near-identical: cosine of character
+    4-gram TF-IDF vectors at or above `threshold`."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [normalise(i["parent"] + " || " + i["reply"]) for i in items]
     vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), min_df=1).fit_transform(texts)
     similarity = (vectors @ vectors.T).tocoo()
-    found = []
-    for row, col, value in zip(similarity.row, similarity.col, similarity.data):
-        if row < col and value >= threshold and items[row]["split"] != items[col]["split"]:
-            found.append((items[row]["id"], items[col]["id"], round(float(value), 3)))
-    return found
+    return [(int(r), int(c), float(v)) for r, c, v in zip(similarity.row, similarity.col, similarity.data)
+            if r < c and v >= threshold]
+
+
+def assign_splits(items, threshold):
+    """Splits per group: replies to one parent form a group, and near-identical pairs join
+    their groups, so no near-duplicate can sit on both sides of a split."""
+    group = {}
+
+    def find(key):
+        while group.setdefault(key, key) != key:
+            group[key] = group[group[key]]
+            key = group[key]
+        return key
+
+    for i, j, _ in similar_pairs(items, threshold):
+        a, b = find(normalise(items[i]["parent"])), find(normalise(items[j]["parent"]))
+        if a != b:
+            group[max(a, b)] = min(a, b)
+    for item in items:
+        item["split"] = split_of(find(normalise(item["parent"])))
+
+
+def near_duplicates(items, threshold):
+    """Near-identical pairs that ended up in different splits (should be none)."""
+    return [(items[i]["id"], items[j]["id"], round(v, 3)) for i, j, v in similar_pairs(items, threshold)
+            if items[i]["split"] != items[j]["split"]]
 
 
 def shortcut_baselines(items):
@@ -118,11 +153,11 @@ def main():
     args = parser.parse_args()
     raw = Path(args.raw)
 
-    first = read_jsonl(raw.glob("writers/*.jsonl"))
-    second = {i["id"]: i for i in read_jsonl(raw.glob("second/*.jsonl"))}
+    first = read_jsonl(raw.glob("*.jsonl"))
+    second = second_pass(raw)
     settled = {i["id"]: i for i in read_jsonl(raw.glob("settle/*.jsonl"))}
 
-    problems = []
+    problems, stats = [], {}
     seen_ids, seen_pairs = set(), set()
     items = []
     for item in first:
@@ -137,9 +172,10 @@ def main():
         seen_pairs.add(key)
         items.append(item)
 
-    checked = [i for i in items if i["id"] in second]
+    checked = [i for i in items if i["id"] in second and second[i["id"]]["seen"] == (i["parent"], i["reply"])]
+    stats["second_pass_stale"] = sum(1 for i in items if i["id"] in second) - len(checked)
     passes = {"first": [i["label"] for i in checked], "second": [second[i["id"]]["label"] for i in checked]}
-    stats = {"written": len(first), "kept_after_format_checks": len(items), "second_pass": len(checked)}
+    stats.update({"written": len(first), "kept_after_format_checks": len(items), "second_pass": len(checked)})
     for lang in ("en", "nl", "all"):
         chosen = [i for i in checked if lang in ("all", i["lang"])]
         if chosen:
@@ -171,10 +207,13 @@ def main():
         output.append({
             "id": item["id"], "lang": item["lang"], "register": item.get("register"), "topic": item.get("topic"),
             "parent": item["parent"], "reply": item["reply"], "label": label, "attack": attack,
-            "split": split_of(item["parent"]), "agreement": decision,
+            "agreement": decision,
             "first_label": item["label"], "second_label": other["label"],
         })
 
+    assign_splits(output, args.near_duplicate)
+    output = [{k: o[k] for k in ("id", "lang", "register", "topic", "parent", "reply", "label", "attack", "split",
+                                 "agreement", "first_label", "second_label")} for o in output]
     stats["decisions"] = dict(decisions)
     stats["counts"] = {lang: {split: dict(sorted(Counter(o["label"] for o in output if o["lang"] == lang and o["split"] == split).items()))
                               for split in ("train", "val", "test", "all") if True}

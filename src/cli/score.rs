@@ -1,6 +1,7 @@
 //! `graham score FILE`: one thread file in, the labelled tree and its summary out.
 
 use super::{ModelArgs, Outcome, read_input};
+use crate::aggregate::ScoringConfig;
 use crate::formats::{self, Format};
 use crate::report::{ScoredThread, json::ScoreJson, text};
 use crate::thread::Thread;
@@ -26,6 +27,10 @@ pub struct ScoreArgs {
     /// Print JSON (one object per thread, one per line) instead of the text tree.
     #[arg(long)]
     pub json: bool,
+    /// Scoring weights and thresholds (TOML); see docs/scoring.example.toml for every key
+    /// and its default.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -45,6 +50,10 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
         )?,
     };
     let parsed = formats::parse(&bytes, format, &source)?;
+    let config = match &args.config {
+        Some(path) => ScoringConfig::from_file(path)?,
+        None => ScoringConfig::default(),
+    };
     let classifier = args.model.load()?;
 
     let stdout = std::io::stdout();
@@ -74,7 +83,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
         for (index, prediction) in indices.into_iter().zip(predictions) {
             by_post[index] = Some(prediction);
         }
-        let scored = ScoredThread::new(&thread, by_post);
+        let scored = ScoredThread::new(&thread, by_post, &config);
         if args.json {
             serde_json::to_writer(&mut out, &ScoreJson::new(&scored))?;
             writeln!(out)?;

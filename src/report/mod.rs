@@ -3,7 +3,7 @@
 pub mod json;
 pub mod text;
 
-use crate::aggregate::{self, Summary};
+use crate::aggregate::{self, ScoringConfig, Summary};
 use crate::classifier::Prediction;
 use crate::thread::Thread;
 
@@ -16,8 +16,12 @@ pub struct ScoredThread<'t> {
 }
 
 impl<'t> ScoredThread<'t> {
-    pub fn new(thread: &'t Thread, predictions: Vec<Option<Prediction>>) -> ScoredThread<'t> {
-        let summary = aggregate::summarize(predictions.iter().flatten());
+    pub fn new(
+        thread: &'t Thread,
+        predictions: Vec<Option<Prediction>>,
+        config: &ScoringConfig,
+    ) -> ScoredThread<'t> {
+        let summary = aggregate::summarize(thread, &predictions, config);
         ScoredThread {
             thread,
             predictions,

@@ -1,6 +1,7 @@
 //! The thread as a tree a person reads, each reply with its level and confidence.
 
 use super::ScoredThread;
+use crate::aggregate::Verdict;
 use crate::labels::Label;
 use std::fmt::Write;
 
@@ -67,26 +68,60 @@ pub fn render(scored: &ScoredThread<'_>) -> String {
         );
     }
     let s = &scored.summary;
-    let _ = writeln!(out, "\nsummary: {} replies labelled", s.labelled);
+    let _ = writeln!(
+        out,
+        "\nscore {:.0}/100: {} ({} replies labelled)",
+        s.score,
+        verdict_word(s.verdict),
+        s.labelled
+    );
+    for reason in &s.reasons {
+        let _ = writeln!(out, "  - {reason}");
+    }
     if s.labelled > 0 {
-        let counts: Vec<String> = Label::ALL
+        let levels: Vec<String> = Label::ALL
             .iter()
             .filter(|l| s.counts.0[l.index()] > 0)
             .map(|l| format!("{l} {}", s.counts.0[l.index()]))
             .collect();
-        let _ = writeln!(out, "  levels: {}", counts.join(", "));
-        let _ = writeln!(
-            out,
-            "  hostile {:.0}%, argued {:.0}%, not disagreeing {:.0}%, personal attacks {}",
-            s.hostile_share * 100.0,
-            s.argued_share * 100.0,
-            s.nd_share * 100.0,
-            s.attacks
-        );
+        let _ = writeln!(out, "  levels: {}", levels.join(", "));
         if let Some(mean) = s.mean_level {
             let _ = writeln!(
                 out,
-                "  mean level of disagreement: {mean:.2} (0 name-calling .. 6 refuting the central point)"
+                "  mean level of disagreement: {mean:.1} (0 name-calling .. 6 refuting the central point)"
+            );
+        }
+    }
+    if !s.participants.is_empty() {
+        let _ = writeln!(out, "participants:");
+        for p in &s.participants {
+            let level = p.mean_level.map_or("no disagreement".to_string(), |m| {
+                format!("mean level {m:.1}")
+            });
+            let mut notes = Vec::new();
+            if p.attacks > 0 {
+                notes.push(format!(
+                    "{} personal attack{}",
+                    p.attacks,
+                    if p.attacks == 1 { "" } else { "s" }
+                ));
+            }
+            if p.escalations > 0 {
+                notes.push(format!("escalated {}x", p.escalations));
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", notes.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "  {}: {} repl{}, {level}, hostile {:.0}%, argued {:.0}%{notes}",
+                p.author,
+                p.replies,
+                if p.replies == 1 { "y" } else { "ies" },
+                p.hostile_share * 100.0,
+                p.argued_share * 100.0
             );
         }
     }
@@ -101,5 +136,13 @@ fn snippet(text: &str) -> String {
         format!("\"{head}…\"")
     } else {
         format!("\"{head}\"")
+    }
+}
+
+fn verdict_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Productive => "productive",
+        Verdict::Mixed => "mixed",
+        Verdict::Unproductive => "unproductive",
     }
 }
