@@ -1,3 +1,5 @@
 //! Labelled data and the measures computed on it.
 
 pub mod datasets;
+pub mod metrics;
+pub mod outcome;
