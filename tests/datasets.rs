@@ -70,3 +70,72 @@ fn wikitactics_errors_name_the_file() {
     let error = datasets::wikitactics(Path::new("no/such/file.json"), &[]).unwrap_err();
     assert!(error.to_string().contains("no/such/file.json"));
 }
+
+#[test]
+fn our_data_meets_the_counts_the_datasheet_promises() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/graham-pairs.jsonl");
+    let pairs = datasets::own(&path, &[]).unwrap();
+    for (lang, total, per_label) in [("en", 2000, 150), ("nl", 800, 80)] {
+        let of_lang: Vec<LabelledPair> = pairs.iter().filter(|p| p.lang == lang).cloned().collect();
+        assert!(of_lang.len() >= total, "{lang}: {} pairs", of_lang.len());
+        for label in Label::ALL {
+            assert!(
+                count(&of_lang, label) >= per_label,
+                "{lang} {label}: {}",
+                count(&of_lang, label)
+            );
+        }
+    }
+    // Every pair belongs to one of the three fixed splits, ids are unique, and no
+    // (parent, reply) pair appears in two splits.
+    let mut ids = std::collections::HashSet::new();
+    let mut split_of = std::collections::HashMap::new();
+    for pair in &pairs {
+        assert!(
+            ["train", "val", "test"].contains(&pair.split.as_str()),
+            "{}: split {}",
+            pair.id,
+            pair.split
+        );
+        assert!(ids.insert(pair.id.clone()), "duplicate id {}", pair.id);
+        let previous = split_of.insert(
+            (pair.parent.clone(), pair.reply.clone()),
+            pair.split.clone(),
+        );
+        assert!(
+            previous.is_none_or(|s| s == pair.split),
+            "{} is in two splits",
+            pair.id
+        );
+    }
+    // Replies to the same parent never straddle splits.
+    let mut parent_split = std::collections::HashMap::new();
+    for pair in &pairs {
+        let first = parent_split
+            .entry(pair.parent.clone())
+            .or_insert_with(|| pair.split.clone());
+        assert_eq!(
+            *first, pair.split,
+            "{}: its parent has replies in two splits",
+            pair.id
+        );
+    }
+}
+
+#[test]
+fn our_data_loader_rejects_unknown_labels_with_the_line() {
+    let dir = std::env::temp_dir().join(format!("graham-ds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.jsonl");
+    std::fs::write(
+        &path,
+        "{\"id\": \"a\", \"lang\": \"en\", \"parent\": \"p\", \"reply\": \"r\", \"label\": \"DH4\", \"attack\": false, \"split\": \"train\"}\n\
+         {\"id\": \"b\", \"lang\": \"en\", \"parent\": \"p\", \"reply\": \"r\", \"label\": \"DH9\", \"attack\": false, \"split\": \"train\"}\n",
+    )
+    .unwrap();
+    let error = datasets::own(&path, &[]).unwrap_err().to_string();
+    assert!(
+        error.contains("bad.jsonl:2") && error.contains("DH9"),
+        "{error}"
+    );
+}

@@ -201,3 +201,23 @@ proptest! {
         prop_assert!(productivity(&predictions, &config) >= before - 1e-9);
     }
 }
+
+#[test]
+fn worked_examples_of_the_docs() {
+    let config = ScoringConfig::default();
+    let productive = [
+        certain(Label::DH6, 0.0),
+        certain(Label::DH5, 1.0),
+        certain(Label::ND, 0.0),
+        certain(Label::DH3, 0.0),
+    ];
+    assert!((productivity(&productive, &config) - 100.0 * 3.05 / 4.55).abs() < 1e-4);
+    let unproductive = [
+        certain(Label::DH4, 0.0),
+        certain(Label::DH0, 1.0),
+        certain(Label::DH1, 1.0),
+        certain(Label::DH3, 0.0),
+        certain(Label::DH2, 0.0),
+    ];
+    assert!((productivity(&unproductive, &config) - 100.0 * 0.5 / 5.1).abs() < 1e-4);
+}

@@ -73,15 +73,23 @@ fn wikitactics_level(raw_label: &str) -> Option<Label> {
     }
 }
 
+/// The file's text, and its path as shown in errors.
+fn read(path: &Path) -> Result<(String, String), DatasetError> {
+    let shown = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((shown, text)),
+        Err(e) => Err(DatasetError::Read {
+            path: shown,
+            reason: e.to_string(),
+        }),
+    }
+}
+
 /// Reads WikiTactics disputes of the given splits (all when empty). Each utterance answers the
 /// one before it; it gets the highest Graham level among its rebuttal labels, or `ND` when it
 /// has none, and `attack` when it carries name-calling or ad hominem, whatever its level.
 pub fn wikitactics(path: &Path, splits: &[&str]) -> Result<Vec<Dispute>, DatasetError> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| DatasetError::Read {
-        path: shown.clone(),
-        reason: e.to_string(),
-    })?;
+    let (shown, text) = read(path)?;
     let raw: Vec<RawDispute> = serde_json::from_str(&text).map_err(|e| DatasetError::Invalid {
         path: shown.clone(),
         line: e.line(),
@@ -143,11 +151,7 @@ struct RawOwnPair {
 
 /// Reads the pairs this project wrote (`datasets/graham-pairs.jsonl`) of the given splits.
 pub fn own(path: &Path, splits: &[&str]) -> Result<Vec<LabelledPair>, DatasetError> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| DatasetError::Read {
-        path: shown.clone(),
-        reason: e.to_string(),
-    })?;
+    let (shown, text) = read(path)?;
     let mut pairs = Vec::new();
     for (number, line) in text
         .lines()
