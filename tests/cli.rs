@@ -75,7 +75,10 @@ fn score_text_shows_the_tree_and_summary() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("z1 anouk [root]"), "{text}");
-    assert!(text.contains("(5 replies labelled)") && text.contains("score "), "{text}");
+    assert!(
+        text.contains("(5 replies labelled)") && text.contains("score "),
+        "{text}"
+    );
     // z4 answers z3, so it is drawn one level deeper than z3.
     let indent = |id: &str| {
         text.lines()
@@ -272,4 +275,76 @@ fn help_teaches_the_levels_and_examples() {
             .join("docs/formats.md")
             .is_file()
     );
+}
+
+#[test]
+fn eval_reports_metrics_errors_and_thread_outcomes() {
+    let pairs = concat!(
+        r#"{"id": "a", "parent": "Cats are better than dogs.", "reply": "No.", "label": "DH3", "thread": "t1", "bad": 1, "source": "kept"}"#,
+        "\n",
+        r#"{"id": "b", "parent": "Cats are better than dogs.", "reply": "Agreed, and they are quieter too.", "label": "ND", "thread": "t2", "bad": 0}"#,
+        "\n",
+        r#"{"id": "c", "parent": "Cats are better than dogs.", "reply": "Shut up, you clown.", "label": "DH0", "thread": "t1", "bad": 1}"#,
+        "\n",
+        r#"{"id": "d", "parent": "Tea is the best drink.", "reply": "Thanks, I will try green tea.", "label": "ND", "thread": "t3", "bad": 0}"#,
+        "\n"
+    );
+    let path = temp_file("labelled.jsonl", pairs.as_bytes());
+    let errors = path.with_file_name("mistakes.jsonl");
+    let output = graham(
+        &[
+            "eval",
+            "--json",
+            "--outcome",
+            "bad",
+            "--errors",
+            errors.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["n"], 4);
+    let accuracy = report["accuracy"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&accuracy));
+    assert_eq!(report["majority_label"], "ND");
+    assert_eq!(report["outcomes"]["threads"], 3);
+    assert_eq!(report["outcomes"]["went_badly"], 1);
+    let per_label_support: u64 = LABELS
+        .iter()
+        .map(|l| report["per_label"][l]["support"].as_u64().unwrap())
+        .sum();
+    assert_eq!(per_label_support, 4);
+    // One line per misclassified pair, extra fields kept.
+    let mistakes = std::fs::read_to_string(&errors).unwrap();
+    let wrong = ((1.0 - accuracy) * 4.0).round() as usize;
+    assert_eq!(mistakes.lines().count(), wrong);
+
+    let csv = temp_file("labelled.csv", b"id,parent,reply,label\n1,\"Cats are better, honestly.\",No.,DH3\n2,Cats rule,Source?,ND\n");
+    let output = graham(&["eval", "--json", csv.to_str().unwrap()], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&output.stdout).unwrap()["n"],
+        2
+    );
+}
+
+#[test]
+fn eval_names_the_line_of_bad_labelled_data() {
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("unknown.jsonl", b"{\"parent\": \"x\", \"reply\": \"y\", \"label\": \"DH3\"}\n{\"parent\": \"x\", \"reply\": \"y\", \"label\": \"DH9\"}\n", "unknown.jsonl:2: unknown label 'DH9'"),
+        ("missing.jsonl", b"{\"parent\": \"x\", \"label\": \"DH3\"}\n", "missing.jsonl:1: no \"reply\" field"),
+        ("nothing.csv", b"parent,reply,label\n", "no labelled pairs"),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = temp_file(name, bytes);
+        let output = graham(&["eval", path.to_str().unwrap()], None);
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{name}: {}",
+            stderr(&output)
+        );
+    }
 }

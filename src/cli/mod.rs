@@ -2,6 +2,7 @@
 //! library; none calls another command.
 
 mod classify;
+mod eval;
 mod score;
 
 use crate::classifier::{Classifier, ClassifierOptions, default_model_dir};
@@ -34,6 +35,9 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Label (parent, reply) pairs read as JSON Lines; write one JSON line per input, in order.
     Classify(classify::ClassifyArgs),
+    /// Measure the model on labelled pairs (JSON Lines, CSV, WikiTactics): accuracy, F1,
+    /// confusion, calibration, and how well the score predicts how discussions ended.
+    Eval(eval::EvalArgs),
 }
 
 /// Options shared by every command that runs the model.
@@ -74,6 +78,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Score(args) => score::run(&args),
         Command::Classify(args) => classify::run(&args),
+        Command::Eval(args) => eval::run(&args),
     }
 }
 

@@ -20,6 +20,8 @@ pub struct LabelledPair {
     pub split: String,
     /// The discussion the pair belongs to, for thread-level measures.
     pub thread: Option<String>,
+    /// Any other fields of the input line, kept for reports such as `--errors`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +124,7 @@ pub fn wikitactics(path: &Path, splits: &[&str]) -> Result<Vec<Dispute>, Dataset
                         lang: "en".to_string(),
                         split: d.split.clone(),
                         thread: Some(id.clone()),
+                        extra: serde_json::Map::new(),
                         reply: u.text,
                     };
                     previous = pair.reply.clone();
@@ -138,19 +141,63 @@ pub fn wikitactics(path: &Path, splits: &[&str]) -> Result<Vec<Dispute>, Dataset
         .collect())
 }
 
-#[derive(Deserialize)]
-struct RawOwnPair {
-    id: String,
-    lang: String,
-    parent: String,
-    reply: String,
-    label: String,
-    attack: bool,
-    split: String,
-}
-
 /// Reads the pairs this project wrote (`datasets/graham-pairs.jsonl`) of the given splits.
 pub fn own(path: &Path, splits: &[&str]) -> Result<Vec<LabelledPair>, DatasetError> {
+    Ok(labelled_jsonl(path)?
+        .into_iter()
+        .filter(|p| splits.is_empty() || splits.contains(&p.split.as_str()))
+        .collect())
+}
+
+const KNOWN_FIELDS: [&str; 8] = [
+    "id", "parent", "reply", "label", "attack", "lang", "split", "thread",
+];
+
+/// One labelled pair from a JSON object; `line` names it in errors and is its default id.
+fn pair_from_object(
+    mut object: serde_json::Map<String, serde_json::Value>,
+    line: usize,
+) -> Result<LabelledPair, String> {
+    use serde_json::Value;
+    let mut text = |key: &str, required: bool| -> Result<Option<String>, String> {
+        match object.remove(key) {
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(Value::Null) | None if !required => Ok(None),
+            Some(Value::Null) if key == "parent" => Ok(Some(String::new())),
+            None => Err(format!("no \"{key}\" field")),
+            Some(other) => Err(format!("\"{key}\" must be a string, found {other}")),
+        }
+    };
+    let label_text = text("label", true)?.unwrap_or_default();
+    let label = label_text.parse::<Label>().map_err(|e| e.to_string())?;
+    let pair = LabelledPair {
+        id: text("id", false)?.unwrap_or_else(|| format!("line {line}")),
+        parent: text("parent", true)?.unwrap_or_default(),
+        reply: text("reply", true)?.unwrap_or_default(),
+        label,
+        attack: None,
+        lang: text("lang", false)?.unwrap_or_default(),
+        split: text("split", false)?.unwrap_or_default(),
+        thread: text("thread", false)?,
+        extra: serde_json::Map::new(),
+    };
+    let attack = match object.remove("attack") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(b),
+        Some(other) => return Err(format!("\"attack\" must be true or false, found {other}")),
+    };
+    object.retain(|key, _| !KNOWN_FIELDS.contains(&key.as_str()));
+    Ok(LabelledPair {
+        attack,
+        extra: object,
+        ..pair
+    })
+}
+
+/// Labelled pairs as JSON Lines: `{"parent", "reply", "label"}` with optional `id`, `attack`,
+/// `lang`, `split`, `thread`; other fields are kept in `extra`.
+pub fn labelled_jsonl(path: &Path) -> Result<Vec<LabelledPair>, DatasetError> {
     let (shown, text) = read(path)?;
     let mut pairs = Vec::new();
     for (number, line) in text
@@ -163,23 +210,80 @@ pub fn own(path: &Path, splits: &[&str]) -> Result<Vec<LabelledPair>, DatasetErr
             line: number + 1,
             reason,
         };
-        let raw: RawOwnPair = serde_json::from_str(line).map_err(|e| invalid(e.to_string()))?;
-        let label = raw
-            .label
-            .parse::<Label>()
-            .map_err(|e| invalid(e.to_string()))?;
-        if splits.is_empty() || splits.contains(&raw.split.as_str()) {
-            pairs.push(LabelledPair {
-                id: raw.id,
-                parent: raw.parent,
-                reply: raw.reply,
-                label,
-                attack: Some(raw.attack),
-                lang: raw.lang,
-                split: raw.split,
-                thread: None,
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| invalid(format!("malformed JSON: {e}")))?;
+        let serde_json::Value::Object(object) = value else {
+            return Err(invalid(
+                "expected an object {\"parent\", \"reply\", \"label\"}".to_string(),
+            ));
+        };
+        pairs.push(pair_from_object(object, number + 1).map_err(invalid)?);
+    }
+    if pairs.is_empty() {
+        return Err(DatasetError::Invalid {
+            path: shown,
+            line: 1,
+            reason: "the file has no labelled pairs".into(),
+        });
+    }
+    Ok(pairs)
+}
+
+/// Labelled pairs as CSV with a header row naming at least `parent`, `reply` and `label`.
+pub fn labelled_csv(path: &Path) -> Result<Vec<LabelledPair>, DatasetError> {
+    let (shown, text) = read(path)?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| DatasetError::Invalid {
+            path: shown.clone(),
+            line: 1,
+            reason: e.to_string(),
+        })?
+        .clone();
+    for required in ["parent", "reply", "label"] {
+        if !headers.iter().any(|h| h == required) {
+            return Err(DatasetError::Invalid {
+                path: shown,
+                line: 1,
+                reason: format!("the header has no \"{required}\" column"),
             });
         }
+    }
+    let mut pairs = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| DatasetError::Invalid {
+            path: shown.clone(),
+            line: e.position().map_or(0, |p| p.line() as usize),
+            reason: e.to_string(),
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let mut object = serde_json::Map::new();
+        for (header, value) in headers.iter().zip(record.iter()) {
+            let value = match header {
+                "attack" if value.is_empty() => serde_json::Value::Null,
+                "attack" => serde_json::Value::Bool(matches!(
+                    value.to_ascii_lowercase().as_str(),
+                    "true" | "1" | "yes"
+                )),
+                _ => serde_json::Value::String(value.to_string()),
+            };
+            object.insert(header.to_string(), value);
+        }
+        pairs.push(
+            pair_from_object(object, line).map_err(|reason| DatasetError::Invalid {
+                path: shown.clone(),
+                line,
+                reason,
+            })?,
+        );
+    }
+    if pairs.is_empty() {
+        return Err(DatasetError::Invalid {
+            path: shown,
+            line: 1,
+            reason: "the file has no labelled pairs".into(),
+        });
     }
     Ok(pairs)
 }
