@@ -5,6 +5,7 @@
 //! ([`report`]), used by the faces in [`cli`].
 
 pub mod aggregate;
+pub mod batch;
 pub mod classifier;
 pub mod cli;
 pub mod eval;

@@ -348,3 +348,172 @@ fn eval_names_the_line_of_bad_labelled_data() {
         );
     }
 }
+
+fn batch_inputs(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("graham-batch-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("in/sub")).unwrap();
+    for example in ["city-cars.json", "zondagsopening.jsonl"] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("datasets/examples")
+                .join(example),
+            dir.join("in").join(example),
+        )
+        .unwrap();
+    }
+    let mut lines = String::new();
+    for t in 0..5 {
+        let thread = serde_json::json!({"id": format!("t{t}"), "posts": [
+            {"id": "r", "parent": null, "text": format!("Topic {t}: the city should ban cars.")},
+            {"id": "a", "parent": "r", "text": "Deliveries and carers still need access."},
+            {"id": "b", "parent": "a", "text": "Agreed, that is the hard part."}]});
+        lines.push_str(&format!("{thread}\n"));
+        if t == 2 {
+            lines.push_str("{\"id\": \"broken\", \"posts\": [oops]}\n");
+        }
+    }
+    std::fs::write(dir.join("in/sub/many.jsonl"), lines).unwrap();
+    // A corrupt file between the good ones.
+    std::fs::write(dir.join("in/corrupt.json"), b"{\"posts\": [\xff\xfe]}").unwrap();
+    dir
+}
+
+fn output_keys(path: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["source"].as_str().unwrap().to_string(),
+                v["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn batch_scores_a_directory_and_reports_the_bad_inputs() {
+    let dir = batch_inputs("dir");
+    let output = dir.join("scores.jsonl");
+    let run = graham(
+        &[
+            "batch",
+            dir.join("in").to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+            "--chunk",
+            "2",
+            "--replies",
+        ],
+        None,
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "failures make the exit code 1: {}",
+        stderr(&run)
+    );
+    let message = stderr(&run);
+    assert!(
+        message.contains("corrupt.json:1: invalid UTF-8"),
+        "{message}"
+    );
+    assert!(
+        message.contains("many.jsonl:4: malformed JSON"),
+        "{message}"
+    );
+    assert!(
+        message.contains("7 threads scored") && message.contains("2 failed"),
+        "{message}"
+    );
+    let keys = output_keys(&output);
+    assert_eq!(keys.len(), 7);
+    let first: Value = serde_json::from_str(
+        std::fs::read_to_string(&output)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let score = first["score"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&score));
+    assert!(
+        first["replies"].as_array().is_some_and(|r| !r.is_empty()),
+        "--replies adds the labels"
+    );
+    assert!(
+        !output.with_file_name("scores.jsonl.partial").exists(),
+        "the partial file is renamed into place"
+    );
+}
+
+#[test]
+fn batch_resumes_an_interrupted_run_without_duplicates() {
+    let dir = batch_inputs("resume");
+    let output = dir.join("scores.jsonl");
+    let pattern = format!("{}/in/sub/*.jsonl", dir.display());
+    let full = graham(
+        &["batch", &pattern, "--output", output.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(full.status.code(), Some(1), "{}", stderr(&full));
+    let all = output_keys(&output);
+    assert_eq!(all.len(), 5);
+    // An interrupted run: two whole lines and half of a third in the partial file, no output.
+    let text = std::fs::read_to_string(&output).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let partial = format!(
+        "{}\n{}\n{}",
+        lines[0],
+        lines[1],
+        &lines[2][..lines[2].len() / 2]
+    );
+    std::fs::write(output.with_file_name("scores.jsonl.partial"), partial).unwrap();
+    std::fs::remove_file(&output).unwrap();
+    let resumed = graham(
+        &[
+            "batch",
+            &pattern,
+            "--output",
+            output.to_str().unwrap(),
+            "--resume",
+        ],
+        None,
+    );
+    assert!(
+        stderr(&resumed).contains("3 threads scored")
+            && stderr(&resumed).contains("2 already done"),
+        "{}",
+        stderr(&resumed)
+    );
+    let mut keys = output_keys(&output);
+    keys.sort();
+    let mut expected = all;
+    expected.sort();
+    assert_eq!(keys, expected, "every thread exactly once");
+}
+
+#[test]
+fn batch_writes_a_csv_summary_and_rejects_missing_inputs() {
+    let dir = batch_inputs("csv");
+    let run = graham(
+        &[
+            "batch",
+            "--csv",
+            dir.join("in/city-cars.json").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = String::from_utf8(run.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(rows[0].starts_with("source,id,posts_labelled,score,verdict"));
+    assert_eq!(rows.len(), 2);
+    assert!(rows[1].contains("\"city-cars\""));
+    let missing = graham(&["batch", "no/such/dir"], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("not a file, a directory or a pattern"));
+}

@@ -1,6 +1,7 @@
 //! The command line: argument definitions and one module per command. Each command calls the
 //! library; none calls another command.
 
+mod batch;
 mod classify;
 mod eval;
 mod score;
@@ -38,6 +39,8 @@ pub enum Command {
     /// Measure the model on labelled pairs (JSON Lines, CSV, WikiTactics): accuracy, F1,
     /// confusion, calibration, and how well the score predicts how discussions ended.
     Eval(eval::EvalArgs),
+    /// Score many thread files (files, directories, globs) in parallel; one line per thread.
+    Batch(batch::BatchArgs),
 }
 
 /// Options shared by every command that runs the model.
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Score(args) => score::run(&args),
         Command::Classify(args) => classify::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Batch(args) => batch::run(&args),
     }
 }
 
