@@ -195,6 +195,18 @@ fn pair_from_object(
     })
 }
 
+/// An input without a single pair is an error, so an empty file is never scored as perfect.
+fn not_empty(pairs: Vec<LabelledPair>, shown: String) -> Result<Vec<LabelledPair>, DatasetError> {
+    if pairs.is_empty() {
+        return Err(DatasetError::Invalid {
+            path: shown,
+            line: 1,
+            reason: "the file has no labelled pairs".into(),
+        });
+    }
+    Ok(pairs)
+}
+
 /// Labelled pairs as JSON Lines: `{"parent", "reply", "label"}` with optional `id`, `attack`,
 /// `lang`, `split`, `thread`; other fields are kept in `extra`.
 pub fn labelled_jsonl(path: &Path) -> Result<Vec<LabelledPair>, DatasetError> {
@@ -219,14 +231,7 @@ pub fn labelled_jsonl(path: &Path) -> Result<Vec<LabelledPair>, DatasetError> {
         };
         pairs.push(pair_from_object(object, number + 1).map_err(invalid)?);
     }
-    if pairs.is_empty() {
-        return Err(DatasetError::Invalid {
-            path: shown,
-            line: 1,
-            reason: "the file has no labelled pairs".into(),
-        });
-    }
-    Ok(pairs)
+    not_empty(pairs, shown)
 }
 
 /// Labelled pairs as CSV with a header row naming at least `parent`, `reply` and `label`.
@@ -278,14 +283,7 @@ pub fn labelled_csv(path: &Path) -> Result<Vec<LabelledPair>, DatasetError> {
             })?,
         );
     }
-    if pairs.is_empty() {
-        return Err(DatasetError::Invalid {
-            path: shown,
-            line: 1,
-            reason: "the file has no labelled pairs".into(),
-        });
-    }
-    Ok(pairs)
+    not_empty(pairs, shown)
 }
 
 #[cfg(test)]
