@@ -20,9 +20,8 @@ fn example_pairs() -> Vec<(String, String)> {
             let thread = Thread::from_raw(raw.expect("thread")).expect("valid thread");
             pairs.extend(
                 thread
-                    .reply_indices()
-                    .filter_map(|i| thread.pair(i))
-                    .map(|p| (p.parent.to_string(), p.reply.to_string())),
+                    .pairs()
+                    .map(|(_, p)| (p.parent.to_string(), p.reply.to_string())),
             );
         }
     }

@@ -291,11 +291,9 @@ pub fn score_chunk(
     let mut owners: Vec<(usize, usize)> = Vec::new();
     for (position, item) in validated.iter().enumerate() {
         if let Ok((_, thread)) = item {
-            for index in thread.reply_indices() {
-                if let Some(pair) = thread.pair(index) {
-                    pairs.push(pair);
-                    owners.push((position, index));
-                }
+            for (index, pair) in thread.pairs() {
+                pairs.push(pair);
+                owners.push((position, index));
             }
         }
     }

@@ -71,11 +71,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
                 continue;
             }
         };
-        let indices: Vec<usize> = thread
-            .reply_indices()
-            .filter(|&i| thread.pair(i).is_some())
-            .collect();
-        let pairs: Vec<_> = indices.iter().filter_map(|&i| thread.pair(i)).collect();
+        let (indices, pairs): (Vec<usize>, Vec<_>) = thread.pairs().unzip();
         let predictions = classifier
             .classify(&pairs)
             .with_context(|| format!("{source}: thread '{}'", thread.id))?;

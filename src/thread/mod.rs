@@ -131,6 +131,13 @@ impl Thread {
         order
     }
 
+    /// Every reply that has text, with its post index, in input order: what the classifier
+    /// labels.
+    pub fn pairs(&self) -> impl Iterator<Item = (usize, Pair<'_>)> + '_ {
+        self.reply_indices()
+            .filter_map(|index| self.pair(index).map(|pair| (index, pair)))
+    }
+
     /// The (parent text, reply text) pair for a reply, or `None` for the root and for posts
     /// without text.
     pub fn pair(&self, index: usize) -> Option<Pair<'_>> {
