@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
     for batch_size in [1usize, 8, 32] {
         let options = ClassifierOptions {
             batch_size,
-            threads: 0,
+            ..ClassifierOptions::default()
         };
         let classifier = Classifier::load(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),

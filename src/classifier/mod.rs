@@ -89,8 +89,11 @@ impl StageTimes {
 
 #[derive(Debug, Clone)]
 pub struct ClassifierOptions {
-    /// Pairs per ONNX call.
+    /// Most pairs per ONNX call.
     pub batch_size: usize,
+    /// Most padded tokens per ONNX call (pairs x longest pair). ONNX Runtime's working memory
+    /// grows with it, so long pairs go in smaller batches and memory stays bounded.
+    pub max_batch_tokens: usize,
     /// ONNX Runtime intra-op threads; 0 lets ONNX Runtime decide.
     pub threads: usize,
 }
@@ -99,6 +102,7 @@ impl Default for ClassifierOptions {
     fn default() -> Self {
         ClassifierOptions {
             batch_size: 32,
+            max_batch_tokens: 4096,
             threads: 0,
         }
     }
@@ -110,6 +114,7 @@ pub struct Classifier {
     files: ModelFiles,
     takes_token_type_ids: bool,
     batch_size: usize,
+    max_batch_tokens: usize,
 }
 
 impl Classifier {
@@ -132,9 +137,14 @@ impl Classifier {
             path: onnx_path.clone(),
             reason,
         };
+        // Without the arena, memory a large batch needed goes back after it instead of being
+        // kept (and rounded up to a power of two) for the rest of the run.
+        let cpu = ort::ep::CPU::default().with_arena_allocator(false).build();
         let mut builder = Session::builder(environment)
             .map_err(|e| onnx_error(e.to_string()))?
             .with_optimization_level(GraphOptimizationLevel::Level3)
+            .map_err(|e| onnx_error(e.to_string()))?
+            .with_execution_providers([cpu])
             .map_err(|e| onnx_error(e.to_string()))?;
         if options.threads > 0 {
             builder = builder
@@ -170,6 +180,7 @@ impl Classifier {
             files,
             takes_token_type_ids,
             batch_size: options.batch_size.max(1),
+            max_batch_tokens: options.max_batch_tokens,
         })
     }
 
@@ -196,10 +207,12 @@ impl Classifier {
             .map_err(ClassifyError::Tokenize)?;
         let mut order: Vec<usize> = (0..encodings.len()).collect();
         order.sort_by_key(|&i| encodings[i].len());
+        let sorted_lengths: Vec<usize> = order.iter().map(|&i| encodings[i].len()).collect();
         times.tokenize += started.elapsed();
 
         let mut predictions: Vec<Option<Prediction>> = vec![None; pairs.len()];
-        for batch in order.chunks(self.batch_size) {
+        for range in plan_batches(&sorted_lengths, self.batch_size, self.max_batch_tokens) {
+            let batch = &order[range];
             let batch_encodings: Vec<&tokenizers::Encoding> =
                 batch.iter().map(|&i| &encodings[i]).collect();
             let batch_predictions = self.run_batch(&batch_encodings, times)?;
@@ -299,6 +312,29 @@ impl Classifier {
     }
 }
 
+/// Splits pairs sorted by ascending length into consecutive batches of at most `batch_size`
+/// pairs and `max_tokens` padded tokens (pairs x the last, longest, length). A pair longer than
+/// `max_tokens` on its own still gets a batch of one.
+fn plan_batches(
+    sorted_lengths: &[usize],
+    batch_size: usize,
+    max_tokens: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    for (index, &length) in sorted_lengths.iter().enumerate() {
+        let rows = index - start + 1;
+        if rows > 1 && (rows > batch_size.max(1) || rows * length > max_tokens) {
+            batches.push(start..index);
+            start = index;
+        }
+    }
+    if start < sorted_lengths.len() {
+        batches.push(start..sorted_lengths.len());
+    }
+    batches
+}
+
 fn softmax(logits: &[f32]) -> Vec<f32> {
     let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let exps: Vec<f32> = logits.iter().map(|&l| (l - max).exp()).collect();
@@ -313,6 +349,34 @@ fn sigmoid(x: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn batches_cover_every_pair_once_within_both_limits(
+            mut lengths in proptest::collection::vec(1usize..300, 0..200),
+            batch_size in 1usize..40,
+            max_tokens in 1usize..5000,
+        ) {
+            lengths.sort_unstable();
+            let batches = plan_batches(&lengths, batch_size, max_tokens);
+            let covered: Vec<usize> = batches.iter().flat_map(|r| r.clone()).collect();
+            prop_assert_eq!(covered, (0..lengths.len()).collect::<Vec<_>>());
+            for range in batches {
+                prop_assert!(!range.is_empty());
+                prop_assert!(range.len() <= batch_size);
+                let padded = range.len() * lengths[range.end - 1];
+                prop_assert!(range.len() == 1 || padded <= max_tokens);
+            }
+        }
+    }
+
+    #[test]
+    fn long_pairs_get_smaller_batches() {
+        let lengths = [10, 10, 10, 10, 200, 200, 200];
+        let batches = plan_batches(&lengths, 32, 400);
+        assert_eq!(batches, vec![0..4, 4..6, 6..7]);
+    }
 
     #[test]
     fn softmax_is_a_distribution_even_for_large_logits() {

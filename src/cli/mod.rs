@@ -53,6 +53,10 @@ pub struct ModelArgs {
     /// Replies per ONNX call. Larger batches are faster per reply and use more memory.
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=4096), global = true)]
     pub batch_size: u16,
+    /// Most padded tokens per ONNX call (replies x longest reply in tokens): long replies go in
+    /// smaller batches, which bounds memory. Raise it for speed when memory is plentiful.
+    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub max_batch_tokens: u32,
     /// ONNX Runtime threads (0: one per core).
     #[arg(long, value_name = "N", default_value_t = 0, global = true)]
     pub threads: usize,
@@ -63,6 +67,7 @@ impl ModelArgs {
         let dir = self.model.clone().unwrap_or_else(default_model_dir);
         let options = ClassifierOptions {
             batch_size: usize::from(self.batch_size),
+            max_batch_tokens: self.max_batch_tokens as usize,
             threads: self.threads,
         };
         Ok(Classifier::load(&dir, &options)?)
