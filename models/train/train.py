@@ -5,8 +5,11 @@ to English + Dutch by prune_vocab.py) reads "<s> parent </s></s> reply </s>", me
 two heads score it: 8 logits for the levels and 1 logit for "contains a personal attack".
 
 --mode head: the encoder stays frozen; only the heads are fitted (minutes).
---mode finetune: the whole encoder but its word-embedding table is trained (the notes of the team
-found that freezing the table makes it ten times faster on CPU and loses nothing measurable).
+--mode finetune: the encoder is trained except its word-embedding table (the notes of the team
+found that freezing the table makes it ten times faster on CPU and loses nothing measurable) and
+its lowest --freeze-layers layers (each frozen layer saves its backward pass: more epochs fit in
+the hour).
+--from-checkpoint: skip training and export a state dict saved by an earlier --checkpoint run.
 
 CPU only, fixed seeds. Everything it measures is on data it did not train on: WikiTactics val
 and test, and the val and test splits of our own data.
@@ -142,6 +145,9 @@ def train_heads(model, train_ids, train_pairs, pad_id, args):
 
 def finetune(model, train_ids, train_pairs, pad_id, args, evaluate):
     model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    if args.freeze_layers:
+        for module in [model.encoder.embeddings, *model.encoder.encoder.layer[:args.freeze_layers]]:
+            module.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     steps = args.epochs * ((len(train_ids) + args.batch_size - 1) // args.batch_size)
@@ -175,8 +181,17 @@ def finetune(model, train_ids, train_pairs, pad_id, args, evaluate):
 
 
 def export(model, out_dir, example_ids, pad_id):
-    """ONNX (opset 17, dynamic batch and length), then int8 per-channel dynamic quantization."""
+    """ONNX (opset 17, dynamic batch and length), then weight-only int8 quantization.
+
+    Weight-only, not dynamic: dynamic quantization computes one activation scale per batch,
+    padding included, so a reply's label depended on its batch-mates and argmax agreed with
+    PyTorch on only 93-96% of pairs. Here every MatMul weight is int8 in blocks of 32 along the
+    input axis (finer than per-channel) and activations are quantized per row, so each reply's
+    result is the same in any batch; the word-embedding table is int8 per channel.
+    """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
 
     model.eval()
     fp32 = out_dir / "model.fp32.onnx"
@@ -190,8 +205,17 @@ def export(model, out_dir, example_ids, pad_id):
         dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
                       "level_logits": {0: "batch"}, "attack_logit": {0: "batch"}},
     )
-    quantize_dynamic(str(fp32), str(out_dir / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+    weights_only = dict(bits=8, block_size=32, is_symmetric=True, accuracy_level=4,
+                        op_types_to_quantize=("MatMul",), quant_axes=(("MatMul", 0),))
+    quantizer = MatMulNBitsQuantizer(onnx.load(str(fp32)), algo_config=DefaultWeightOnlyQuantConfig(**weights_only),
+                                     **weights_only)
+    quantizer.process()
+    matmuls = out_dir / "model.matmuls.onnx"
+    quantizer.model.save_model_to_file(str(matmuls), use_external_data_format=False)
+    quantize_dynamic(str(matmuls), str(out_dir / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                     op_types_to_quantize=["Gather"])
     fp32.unlink()
+    matmuls.unlink()
 
 
 def onnx_predict(path, ids, pad_id, batch_size=64):
@@ -222,6 +246,9 @@ def main():
     parser.add_argument("--weight-decay", type=float, default=1e-3)
     parser.add_argument("--class-weight-power", type=float, default=0.5)
     parser.add_argument("--attack-weight", type=float, default=0.5)
+    parser.add_argument("--freeze-layers", type=int, default=0, help="lowest encoder layers kept frozen")
+    parser.add_argument("--checkpoint", help="save the chosen PyTorch weights here (keep it outside the repo)")
+    parser.add_argument("--from-checkpoint", help="skip training: export and measure these saved weights")
     parser.add_argument("--own-repeat", type=int, default=1, help="times our training data is repeated per epoch")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
@@ -266,13 +293,18 @@ def main():
         return float(np.mean(scores))
 
     started = time.time()
-    if args.mode == "head":
+    if args.from_checkpoint:
+        model.load_state_dict(torch.load(args.from_checkpoint))
+        val_score = selection_score()
+    elif args.mode == "head":
         train_heads(model, train_ids, train_pairs, pad_id, args)
         val_score = selection_score()
     else:
         val_score = finetune(model, train_ids, train_pairs, pad_id, args, selection_score)
     train_seconds = time.time() - started
     print(f"trained in {train_seconds:.0f}s, val selection score {val_score:.4f}", flush=True)
+    if args.checkpoint:
+        torch.save(model.state_dict(), args.checkpoint)
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -295,10 +327,10 @@ def main():
         if not pairs:
             continue
         level, attack = onnx_predict(out / "model.onnx", eval_ids[name], pad_id)
-        torch_level, _ = predict(model, eval_ids[name][:200], pad_id)
-        agree = float((torch_level.argmax(1) == level[:200].argmax(1)).mean())
+        torch_level, _ = predict(model, eval_ids[name], pad_id)
+        agree = float((torch_level.argmax(1) == level.argmax(1)).mean())
         report["onnx_vs_torch"][name] = {"argmax_agreement": agree,
-                                         "max_abs_logit_diff": float(np.abs(torch_level - level[:200]).max())}
+                                         "max_abs_logit_diff": float(np.abs(torch_level - level).max())}
         gold = [data.LABEL_INDEX[p.label] for p in pairs]
         result = metrics.report(gold, level.argmax(1))
         result["attack_f1"] = metrics.binary_f1([p.attack for p in pairs], attack > 0)

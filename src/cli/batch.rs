@@ -154,6 +154,8 @@ impl Progress {
                 ProgressStyle::with_template("{bar:30} {percent:>3}% of input, ETA {eta} | {msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
+            // Redraw between chunks too, so the ETA keeps moving while a chunk is scored.
+            bar.enable_steady_tick(Duration::from_secs(1));
             bar
         });
         Progress {
