@@ -91,8 +91,9 @@ impl StageTimes {
 pub struct ClassifierOptions {
     /// Most pairs per ONNX call.
     pub batch_size: usize,
-    /// Most padded tokens per ONNX call (pairs x longest pair). ONNX Runtime's working memory
-    /// grows with it, so long pairs go in smaller batches and memory stays bounded.
+    /// Most padded tokens per ONNX call (pairs x longest pair). ONNX Runtime's arena grows to
+    /// the largest call's working memory and keeps it, so this bounds peak memory: long pairs go
+    /// in smaller batches.
     pub max_batch_tokens: usize,
     /// ONNX Runtime intra-op threads; 0 lets ONNX Runtime decide.
     pub threads: usize,
@@ -102,7 +103,7 @@ impl Default for ClassifierOptions {
     fn default() -> Self {
         ClassifierOptions {
             batch_size: 32,
-            max_batch_tokens: 4096,
+            max_batch_tokens: 2048,
             threads: 0,
         }
     }
@@ -137,14 +138,9 @@ impl Classifier {
             path: onnx_path.clone(),
             reason,
         };
-        // Without the arena, memory a large batch needed goes back after it instead of being
-        // kept (and rounded up to a power of two) for the rest of the run.
-        let cpu = ort::ep::CPU::default().with_arena_allocator(false).build();
         let mut builder = Session::builder(environment)
             .map_err(|e| onnx_error(e.to_string()))?
             .with_optimization_level(GraphOptimizationLevel::Level3)
-            .map_err(|e| onnx_error(e.to_string()))?
-            .with_execution_providers([cpu])
             .map_err(|e| onnx_error(e.to_string()))?;
         if options.threads > 0 {
             builder = builder
