@@ -54,7 +54,7 @@ pub struct ModelArgs {
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=4096), global = true)]
     pub batch_size: u16,
     /// Most padded tokens per ONNX call (replies x longest reply in tokens): long replies go in
-    /// smaller batches, which bounds memory (about 290 MB peak at 2048, 470 MB at 4096).
+    /// smaller batches, which bounds memory (peak about 280 MiB at 2048, 460 MiB at 4096).
     #[arg(long, value_name = "N", default_value_t = 2048, value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub max_batch_tokens: u32,
     /// ONNX Runtime threads (0: one per core).
