@@ -15,8 +15,6 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-const THREAD_EXTENSIONS: [&str; 3] = ["json", "jsonl", "ndjson"];
-
 /// Files named by the arguments: files as given, directories searched recursively for thread
 /// files (.json, .jsonl, .ndjson), and glob patterns expanded; sorted within each argument.
 pub fn expand_inputs(arguments: &[String]) -> Result<Vec<PathBuf>, String> {
@@ -35,13 +33,7 @@ pub fn expand_inputs(arguments: &[String]) -> Result<Vec<PathBuf>, String> {
                     let entry_path = entry.path();
                     if entry_path.is_dir() {
                         stack.push(entry_path);
-                    } else if entry_path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| {
-                            THREAD_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                        })
-                    {
+                    } else if Format::from_extension(&entry_path).is_some() {
                         found.push(entry_path);
                     }
                 }
@@ -111,11 +103,7 @@ impl ThreadReader {
                     .push_back(failed(&source, format!("cannot open: {e}")));
             }
         };
-        let is_lines = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "jsonl" | "ndjson"));
-        if is_lines && first_line_is_thread(path) {
+        if Format::from_extension(path) == Some(Format::Jsonl) && first_line_is_thread(path) {
             self.current = Some((source, BufReader::new(file), 0));
             return;
         }
@@ -154,8 +142,7 @@ fn first_line_is_thread(path: &Path) -> bool {
         .lines()
         .map_while(Result::ok)
         .find(|line| !line.trim().is_empty())
-        .and_then(|line| serde_json::from_str::<serde_json::Value>(&line).ok())
-        .is_some_and(|value| value.get("posts").is_some())
+        .is_some_and(|line| formats::is_thread_line(&line))
 }
 
 impl Iterator for ThreadReader {
@@ -176,29 +163,7 @@ impl Iterator for ThreadReader {
                         if bytes.iter().all(u8::is_ascii_whitespace) {
                             continue;
                         }
-                        let name = format!(
-                            "{}-{line}",
-                            Path::new(source.as_str())
-                                .file_stem()
-                                .and_then(|s| s.to_str())
-                                .unwrap_or("thread")
-                        );
-                        let thread = formats::parse(&bytes, Format::Json, source)
-                            .map_err(|e| e.at_line(*line))
-                            .and_then(|mut threads| match threads.pop() {
-                                Some(Ok(mut thread)) if threads.is_empty() => {
-                                    if thread.id == "thread" || thread.id.is_empty() {
-                                        thread.id = name;
-                                    }
-                                    Ok(thread)
-                                }
-                                Some(Err(error)) => Err(error.at_line(*line)),
-                                _ => Err(InputError::new(
-                                    source,
-                                    "expected one thread object per line",
-                                )
-                                .at_line(*line)),
-                            });
+                        let thread = formats::parse_thread_line(&bytes, *line, source);
                         return Some(ReadThread {
                             source: source.clone(),
                             line: Some(*line),
@@ -334,4 +299,34 @@ pub fn score_chunk(
             })
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Streaming a file of one thread per line must read it exactly as the whole-file parser
+    /// does: the same default ids (`{stem}-{line}`, which `--resume` keys on), the same errors.
+    #[test]
+    fn streamed_threads_match_the_whole_file_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("talks.jsonl");
+        let text = "{\"posts\": [{\"id\": \"r\", \"text\": \"Cats.\"}]}\n\n\
+                    {\"posts\": [oops]}\n\
+                    {\"id\": \"named\", \"posts\": [{\"id\": \"r\", \"text\": \"Dogs.\"}]}\n\
+                    {\"posts\": [{\"id\": \"r\", \"text\": \"Birds.\"}]}\n";
+        std::fs::write(&path, text).unwrap();
+        let source = path.display().to_string();
+        let whole = formats::parse(text.as_bytes(), Format::Jsonl, &source).unwrap();
+        let streamed: Vec<Result<RawThread, InputError>> = ThreadReader::new(vec![path])
+            .map(|read| read.thread)
+            .collect();
+        assert_eq!(streamed, whole);
+        let ids: Vec<&str> = streamed
+            .iter()
+            .filter_map(|t| t.as_ref().ok())
+            .map(|t| t.id.as_str())
+            .collect();
+        assert_eq!(ids, ["talks-1", "named", "talks-5"]);
+    }
 }

@@ -6,6 +6,24 @@ use crate::thread::RawThread;
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// Whether a line holds a whole thread `{"posts": ...}` rather than one post.
+pub fn is_thread_line(line: &str) -> bool {
+    serde_json::from_str::<Value>(line).is_ok_and(|v| v.get("posts").is_some())
+}
+
+/// The thread on line `number`; its id defaults to `{default_id}-{number}`.
+pub fn thread_line(
+    line: &str,
+    number: usize,
+    source: &str,
+    default_id: &str,
+) -> Result<RawThread, InputError> {
+    let value: Value =
+        serde_json::from_str(line).map_err(|e| InputError::from_json(source, number - 1, &e))?;
+    fields::thread(&value, &format!("{default_id}-{number}"))
+        .map_err(|message| InputError::new(source, message).at_line(number))
+}
+
 pub fn parse(text: &str, source: &str, default_id: &str) -> Result<ParsedThreads, InputError> {
     let mut lines = text
         .lines()
@@ -19,16 +37,9 @@ pub fn parse(text: &str, source: &str, default_id: &str) -> Result<ParsedThreads
             "the file is empty: expected JSON Lines of posts or threads",
         ));
     };
-    let thread_per_line =
-        serde_json::from_str::<Value>(first).is_ok_and(|v| v.get("posts").is_some());
-    if thread_per_line {
+    if is_thread_line(first) {
         return Ok(lines
-            .map(|(number, line)| {
-                let value: Value = serde_json::from_str(line)
-                    .map_err(|e| InputError::from_json(source, number - 1, &e))?;
-                fields::thread(&value, &format!("{default_id}-{number}"))
-                    .map_err(|message| InputError::new(source, message).at_line(number))
-            })
+            .map(|(number, line)| thread_line(line, number, source, default_id))
             .collect());
     }
 

@@ -29,15 +29,21 @@ impl Format {
         }
     }
 
+    /// The format a file's extension names (.json; .jsonl or .ndjson), if any.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+
     /// Picks a format from the file extension, or failing that from the first bytes.
     pub fn detect(path: Option<&Path>, bytes: &[u8]) -> Result<Format, InputError> {
         let source = path.map_or("<stdin>".to_string(), |p| p.display().to_string());
-        if let Some(extension) = path.and_then(Path::extension).and_then(|e| e.to_str()) {
-            match extension.to_ascii_lowercase().as_str() {
-                "json" => return Ok(Format::Json),
-                "jsonl" | "ndjson" => return Ok(Format::Jsonl),
-                _ => {}
-            }
+        if let Some(format) = path.and_then(Format::from_extension) {
+            return Ok(format);
         }
         // No telling extension: a JSON document whose first value spans lines is JSON; a
         // first line that is a complete object is JSON Lines.
@@ -132,15 +138,32 @@ pub type ParsedThreads = Vec<Result<RawThread, InputError>>;
 /// id (its file stem) when the data has none.
 pub fn parse(bytes: &[u8], format: Format, source: &str) -> Result<ParsedThreads, InputError> {
     let text = utf8(bytes, source)?;
-    let default_id = Path::new(source)
+    match format {
+        Format::Json => json::parse(text, source, default_id(source)),
+        Format::Jsonl => jsonl::parse(text, source, default_id(source)),
+    }
+}
+
+/// Reads line `number` of a JSON Lines file of one thread per line, as [`parse`] reads each
+/// line of such a file, for callers that stream the file a line at a time.
+pub fn parse_thread_line(
+    bytes: &[u8],
+    number: usize,
+    source: &str,
+) -> Result<RawThread, InputError> {
+    let line = utf8(bytes, source).map_err(|e| e.at_line(number))?;
+    jsonl::thread_line(line, number, source, default_id(source))
+}
+
+pub use jsonl::is_thread_line;
+
+/// The thread id when the data gives none: the file stem of `source`.
+fn default_id(source: &str) -> &str {
+    Path::new(source)
         .file_stem()
         .and_then(|s| s.to_str())
         .filter(|s| !s.is_empty() && *s != "<stdin>")
-        .unwrap_or("thread");
-    match format {
-        Format::Json => json::parse(text, source, default_id),
-        Format::Jsonl => jsonl::parse(text, source, default_id),
-    }
+        .unwrap_or("thread")
 }
 
 /// Checks the bytes are UTF-8, naming the line and column of the first bad byte.
