@@ -14,12 +14,28 @@ use crate::thread::Thread;
 use serde::Serialize;
 
 /// The thread score's judgment in one word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Productive,
     Mixed,
     Unproductive,
+}
+
+impl Verdict {
+    /// The word used in text, CSV and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Productive => "productive",
+            Verdict::Mixed => "mixed",
+            Verdict::Unproductive => "unproductive",
+        }
+    }
+}
+
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 /// Per-label counts that serialize as `{"DH0": n, ..., "ND": n}` in label order.
@@ -291,10 +307,7 @@ fn hot_spots(
             let mut ids = Vec::new();
             let mut inner = vec![index];
             while let Some(i) = inner.pop() {
-                if predictions[i]
-                    .as_ref()
-                    .is_some_and(|p| band_prob(p, Band::Hostile) >= 0.5 || attack_prob(p) >= 0.5)
-                {
+                if hostile_itself(i) {
                     ids.push(posts[i].id.clone());
                 }
                 inner.extend(children[i].iter().rev());

@@ -221,3 +221,11 @@ fn worked_examples_of_the_docs() {
     ];
     assert!((productivity(&unproductive, &config) - 100.0 * 0.5 / 5.1).abs() < 1e-4);
 }
+
+#[test]
+fn verdicts_serialize_as_their_names() {
+    for verdict in [Verdict::Productive, Verdict::Mixed, Verdict::Unproductive] {
+        assert_eq!(serde_json::to_value(verdict).unwrap(), verdict.name());
+    }
+    assert_eq!(Verdict::Unproductive.name(), "unproductive");
+}

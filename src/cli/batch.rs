@@ -1,7 +1,6 @@
 //! `graham batch`: score many threads in parallel and write one line per thread.
 
-use super::{ModelArgs, Outcome};
-use crate::aggregate::ScoringConfig;
+use super::{ModelArgs, Outcome, scoring_config};
 use crate::batch::{self, Scored, ThreadReader};
 use anyhow::{Context, bail};
 use clap::Args;
@@ -51,16 +50,13 @@ const CSV_HEADER: &str = "source,id,posts_labelled,score,verdict,hostile_share,c
 fn csv_row(scored: &Scored) -> String {
     let s = &scored.summary;
     let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
-    let verdict = serde_json::to_value(s.verdict)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
     format!(
-        "{},{},{},{:.2},{verdict},{:.4},{:.4},{:.4},{:.4},{},{},{},{}",
+        "{},{},{},{:.2},{},{:.4},{:.4},{:.4},{:.4},{},{},{},{}",
         quote(&scored.source),
         quote(&scored.id),
         s.labelled,
         s.score,
+        s.verdict.name(),
         s.hostile_share,
         s.contradiction_share,
         s.argued_share,
@@ -202,10 +198,7 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<Outcome> {
     if files.is_empty() {
         bail!("no thread files found in {}", args.inputs.join(" "));
     }
-    let config = match &args.config {
-        Some(path) => ScoringConfig::from_file(path)?,
-        None => ScoringConfig::default(),
-    };
+    let config = scoring_config(args.config.as_deref())?;
     let classifier = args.model.load()?;
     let total_bytes: u64 = files
         .iter()

@@ -109,10 +109,7 @@ fn load(args: &EvalArgs) -> anyhow::Result<Loaded> {
         DataFormat::Csv => datasets::labelled_csv(&args.file)?,
         _ => datasets::labelled_jsonl(&args.file)?,
     };
-    let pairs: Vec<LabelledPair> = pairs
-        .into_iter()
-        .filter(|p| splits.is_empty() || splits.contains(&p.split.as_str()))
-        .collect();
+    let pairs = datasets::of_splits(pairs, &splits);
     if pairs.is_empty() {
         bail!(
             "'{}' has no pairs of split {}",

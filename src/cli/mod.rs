@@ -6,6 +6,7 @@ mod classify;
 mod eval;
 mod score;
 
+use crate::aggregate::ScoringConfig;
 use crate::classifier::{Classifier, ClassifierOptions, default_model_dir};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -72,6 +73,14 @@ impl ModelArgs {
         };
         Ok(Classifier::load(&dir, &options)?)
     }
+}
+
+/// The scoring weights of `--config FILE`, or the defaults without one.
+fn scoring_config(path: Option<&Path>) -> anyhow::Result<ScoringConfig> {
+    Ok(match path {
+        Some(path) => ScoringConfig::from_file(path)?,
+        None => ScoringConfig::default(),
+    })
 }
 
 /// What a command's run came to: it either finished cleanly or some inputs failed (already

@@ -1,7 +1,6 @@
 //! `graham score FILE`: one thread file in, the labelled tree and its summary out.
 
-use super::{ModelArgs, Outcome, read_input};
-use crate::aggregate::ScoringConfig;
+use super::{ModelArgs, Outcome, read_input, scoring_config};
 use crate::formats::{self, Format};
 use crate::report::{ScoredThread, json::ScoreJson, text};
 use crate::thread::Thread;
@@ -50,10 +49,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
         )?,
     };
     let parsed = formats::parse(&bytes, format, &source)?;
-    let config = match &args.config {
-        Some(path) => ScoringConfig::from_file(path)?,
-        None => ScoringConfig::default(),
-    };
+    let config = scoring_config(args.config.as_deref())?;
     let classifier = args.model.load()?;
 
     let stdout = std::io::stdout();

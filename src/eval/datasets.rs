@@ -143,10 +143,15 @@ pub fn wikitactics(path: &Path, splits: &[&str]) -> Result<Vec<Dispute>, Dataset
 
 /// Reads the pairs this project wrote (`datasets/graham-pairs.jsonl`) of the given splits.
 pub fn own(path: &Path, splits: &[&str]) -> Result<Vec<LabelledPair>, DatasetError> {
-    Ok(labelled_jsonl(path)?
+    Ok(of_splits(labelled_jsonl(path)?, splits))
+}
+
+/// The pairs of the given splits (all when `splits` is empty).
+pub fn of_splits(pairs: Vec<LabelledPair>, splits: &[&str]) -> Vec<LabelledPair> {
+    pairs
         .into_iter()
         .filter(|p| splits.is_empty() || splits.contains(&p.split.as_str()))
-        .collect())
+        .collect()
 }
 
 const KNOWN_FIELDS: [&str; 8] = [

@@ -1,7 +1,6 @@
 //! The thread as a tree a person reads, each reply with its level and confidence.
 
 use super::ScoredThread;
-use crate::aggregate::Verdict;
 use crate::labels::Label;
 use std::fmt::Write;
 
@@ -72,7 +71,7 @@ pub fn render(scored: &ScoredThread<'_>) -> String {
         out,
         "\nscore {:.0}/100: {} ({} replies labelled)",
         s.score,
-        verdict_word(s.verdict),
+        s.verdict.name(),
         s.labelled
     );
     for reason in &s.reasons {
@@ -136,13 +135,5 @@ fn snippet(text: &str) -> String {
         format!("\"{head}…\"")
     } else {
         format!("\"{head}\"")
-    }
-}
-
-fn verdict_word(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Productive => "productive",
-        Verdict::Mixed => "mixed",
-        Verdict::Unproductive => "unproductive",
     }
 }
