@@ -216,7 +216,7 @@ def main():
                                  "agreement", "first_label", "second_label")} for o in output]
     stats["decisions"] = dict(decisions)
     stats["counts"] = {lang: {split: dict(sorted(Counter(o["label"] for o in output if o["lang"] == lang and o["split"] == split).items()))
-                              for split in ("train", "val", "test", "all") if True}
+                              for split in ("train", "val", "test")}
                        for lang in ("en", "nl")}
     for lang in ("en", "nl"):
         stats["counts"][lang]["all"] = dict(sorted(Counter(o["label"] for o in output if o["lang"] == lang).items()))

@@ -44,9 +44,7 @@ def main():
     parser.add_argument("--split", default="test", choices=["val", "test"])
     args = parser.parse_args()
 
-    sets = {"wikitactics": data.wikitactics(args.wikitactics, {args.split})}
-    for lang in ("en", "nl"):
-        sets[f"own-{lang}"] = data.own(args.own, {args.split}, (lang,))
+    sets = data.held_out(args.wikitactics, args.own, args.split)
     predictions = tfidf_predictions(args.wikitactics, args.own, sets)
     results = {}
     for name, pairs in sets.items():

@@ -71,3 +71,11 @@ def own(path, splits, langs=("en", "nl")):
             pairs.append(Pair(item["id"], item["parent"], item["reply"], item["label"],
                               bool(item["attack"]), item["lang"], "graham", item["split"]))
     return pairs
+
+
+def held_out(wikitactics_path, own_path, split):
+    """The sets the model card reports, all of one split: WikiTactics, our English, our Dutch."""
+    sets = {"wikitactics": wikitactics(wikitactics_path, {split})}
+    for lang in ("en", "nl"):
+        sets[f"own-{lang}"] = own(own_path, {split}, (lang,))
+    return sets

@@ -31,9 +31,9 @@ def main():
     args = parser.parse_args()
 
     excluded = set(Path(args.exclude_ids).read_text().split()) if args.exclude_ids else set()
-    sets = {"wikitactics": data.wikitactics(args.wikitactics, {args.split})}
-    for lang in ("en", "nl"):
-        sets[f"own-{lang}"] = [p for p in data.own(args.own, {args.split}, (lang,)) if p.id not in excluded]
+    sets = data.held_out(args.wikitactics, args.own, args.split)
+    for name in ("own-en", "own-nl"):
+        sets[name] = [p for p in sets[name] if p.id not in excluded]
     baseline = tfidf_predictions(args.wikitactics, args.own, sets)
 
     encoder = PairEncoder(Path(args.model) / "tokenizer.json")
